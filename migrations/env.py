@@ -1,0 +1,38 @@
+"""Alembic environment: migrates the database that DATABASE_URL names."""
+
+from logging.config import fileConfig
+
+from alembic import context
+
+import stokvel.models  # noqa: F401  (registers the domain tables on Base.metadata)
+import stokvel.notify.models  # noqa: F401  (messaging window and delivery statuses)
+from stokvel.config import get_settings
+from stokvel.db import Base, engine_for
+
+if context.config.config_file_name:
+    fileConfig(context.config.config_file_name, disable_existing_loggers=False)
+
+url = context.config.get_main_option("sqlalchemy.url") or get_settings().database_url
+
+
+def run_offline() -> None:
+    context.configure(url=url, target_metadata=Base.metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    with engine_for(url).connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()
