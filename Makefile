@@ -13,6 +13,7 @@ QUIET_PIP := grep -v -e 'is ignored: it is neither a file nor a directory' -e 'D
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: help install lock train migrate run test bench chat screenshots browser clean
 
@@ -68,7 +69,7 @@ chat: $(VENV_STAMP)
 	@$(PY) -m sandbox.twilio.chat
 
 screenshots: $(VENV_STAMP) browser
-	@$(PY) -m forms_web.screenshots
+	@$(PY) -m ops.screenshots
 
 clean:
 	rm -rf $(VENV) models var .pytest_cache

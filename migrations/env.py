@@ -4,10 +4,9 @@ from logging.config import fileConfig
 
 from alembic import context
 
-import stokvel.models  # noqa: F401  (registers the domain tables on Base.metadata)
-import stokvel.notify.models  # noqa: F401  (messaging window and delivery statuses)
 from stokvel.config import get_settings
-from stokvel.db import Base, engine_for
+from stokvel.db import engine_for
+from stokvel.schema import metadata
 
 if context.config.config_file_name:
     fileConfig(context.config.config_file_name, disable_existing_loggers=False)
@@ -16,7 +15,7 @@ url = context.config.get_main_option("sqlalchemy.url") or get_settings().databas
 
 
 def run_offline() -> None:
-    context.configure(url=url, target_metadata=Base.metadata, literal_binds=True)
+    context.configure(url=url, target_metadata=metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -25,7 +24,7 @@ def run_online() -> None:
     with engine_for(url).connect() as connection:
         context.configure(
             connection=connection,
-            target_metadata=Base.metadata,
+            target_metadata=metadata,
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():

@@ -6,6 +6,7 @@ never comes up.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -15,7 +16,8 @@ import requests
 from stokvel.config import Settings, get_settings
 from stokvel.payments import ensure_platform_registered
 
-TIMEOUT_SECONDS = 300
+# A busy machine loads the Rasa model slowly: READY_TIMEOUT_SECONDS gives it longer.
+TIMEOUT_SECONDS = int(os.environ.get("READY_TIMEOUT_SECONDS", "300"))
 
 
 def health_checks(settings: Settings) -> dict[str, str]:
