@@ -50,7 +50,7 @@ $(MODEL_STAMP): $(VENV_STAMP) config.yml domain.yml $(shell find data -type f 2>
 	@touch $@
 
 migrate: $(VENV_STAMP)
-	@$(BIN)/alembic upgrade heads
+	@$(BIN)/alembic upgrade head
 
 browser:
 	@ops/ensure_chromium.sh

@@ -21,7 +21,8 @@ def run_offline() -> None:
 
 
 def run_online() -> None:
-    with engine_for(url).connect() as connection:
+    engine = engine_for(url)
+    with engine.connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=metadata,
@@ -29,6 +30,9 @@ def run_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+    # Close the pooled connections: SQLite then folds its write-ahead log into the file, so
+    # the migrated database is complete on disk (tests copy it as a template).
+    engine.dispose()
 
 
 if context.is_offline_mode():

@@ -13,6 +13,7 @@ from typing import Iterator
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from stokvel.config import get_settings
 
@@ -21,8 +22,13 @@ Base = declarative_base()
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        # SQLAlchemy 1.4 opens a new SQLite file connection per session by default
+        # (NullPool); a pool keeps them, which matters for a sweep of thousands of payments.
         engine = create_engine(
-            url, future=True, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            future=True,
+            poolclass=QueuePool,
+            connect_args={"check_same_thread": False, "timeout": 30},
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

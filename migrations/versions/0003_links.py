@@ -2,14 +2,14 @@
 optional South African ID numbers (collected by the registration form).
 
 Revision ID: 0003_links
-Revises: 0001_domain
+Revises: 0002_messaging
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_links"
-down_revision = "0001_domain"
+down_revision = "0002_messaging"
 branch_labels = None
 depends_on = None
 

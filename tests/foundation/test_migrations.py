@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +17,7 @@ from stokvel.schema import metadata
 
 def migrate(url: str, target: str = "heads", command: str = "upgrade") -> None:
     subprocess.run(
-        ["alembic", command, target], cwd=ROOT, check=True, capture_output=True,
+        [sys.executable, "-m", "alembic", command, target], cwd=ROOT, check=True, capture_output=True,
         env={**os.environ, "DATABASE_URL": url},
     )
 
