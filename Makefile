@@ -59,6 +59,7 @@ run: $(MODEL_STAMP) migrate
 	@$(BIN)/honcho start -f Procfile
 
 test: $(MODEL_STAMP) browser
+	@$(BIN)/ruff check --quiet .
 	@$(BIN)/rasa data validate --fail-on-warnings --quiet
 	@$(PY) -m pytest
 
