@@ -14,6 +14,8 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# Third-party deprecation notices (TensorFlow, matplotlib, pkg_resources) drown real output.
+export PYTHONWARNINGS := ignore::DeprecationWarning
 
 .PHONY: help install lock train migrate run test bench chat screenshots browser clean
 

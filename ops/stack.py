@@ -19,6 +19,9 @@ from ops.servers import ROOT, free_port
 from stokvel.config import DEFAULT_PORTS
 
 READY_LINE = "DigiStokvel is up"
+# The stack starts as from a fresh terminal: none of the caller's DigiStokvel settings (a
+# test may have pointed DATABASE_URL or FORMS_BASE_URL elsewhere) leaks into it.
+INHERITED = ("PATH", "HOME", "USER", "LANG", "LC_ALL", "TERM", "TMPDIR", "SHELL", "PYENV_ROOT")
 
 
 @dataclass
@@ -32,7 +35,7 @@ class LocalStack:
     _reader: threading.Thread | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self.env = dict(os.environ)
+        self.env = {name: os.environ[name] for name in INHERITED if name in os.environ}
         self.env.update({f"{name.upper()}_PORT": str(free_port()) for name in DEFAULT_PORTS})
         self.env["DIGISTOKVEL_VAR_DIR"] = str(self.var_dir)
         self.env.update(self.extra_env)

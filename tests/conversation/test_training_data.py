@@ -13,7 +13,7 @@ import yaml
 from rasa_sdk.executor import ActionExecutor
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTRACT = Path("/work/shared/CONVERSATION.md")
+CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "CONVERSATION.md"
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 NLU = yaml.safe_load((ROOT / "data" / "nlu.yml").read_text())["nlu"]
 MIN_EXAMPLES = 25

@@ -1,5 +1,5 @@
 """Contract checks: every request our client sends and every response the sandbox returns
-must match the Open Payments 1.3.0 OpenAPI documents (/work/shared/specs/open-payments),
+must match the Open Payments 1.3.0 OpenAPI documents (shared/specs/open-payments beside the repository),
 validated with `openapi-schema-validator` (OAS 3.1 dialect, on jsonschema 4.17)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import yaml
 from jsonschema import RefResolver
 from openapi_schema_validator import OAS31Validator, oas31_format_checker
 
-SPECS = Path("/work/shared/specs/open-payments")
+SPECS = Path(__file__).resolve().parents[3] / "shared" / "specs" / "open-payments"
 
 # Our sandbox's URL layout -> (spec, path in that spec). Real providers differ in layout,
 # never in the operations.
