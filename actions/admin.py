@@ -3,13 +3,19 @@ its NotAdmin error is what a non-admin is told."""
 
 from __future__ import annotations
 
+from typing import Any, Dict, List, Text
+
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
+from actions.accounts import ActionJoinStokvel, invite_code_in
 from actions.base import StokvelAction
 from actions.context import StokvelContext
 from actions.formatting import day
+from stokvel.db import session_scope
+from stokvel.errors import DomainError
 from stokvel.links import make_link
 from stokvel.services import invites, queries
 
@@ -18,6 +24,17 @@ class ActionInviteMember(StokvelAction):
     action_name = "action_invite_member"
     intent = "invite_member"
     question = "Invite someone to which stokvel?"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        # A message holding a live invite code comes from someone joining with it ("my
+        # code is K7P2QX"), whatever the model made of the word "code" around it.
+        with session_scope() as session:
+            code = invite_code_in(session, tracker)
+            joining = code is not None and _is_live(session, code)
+        if joining:
+            return await ActionJoinStokvel().run(dispatcher, tracker, domain)
+        return await super().run(dispatcher, tracker, domain)
 
     def answer(self, session: Session, dispatcher: CollectingDispatcher, tracker: Tracker,
                ctx: StokvelContext) -> None:
@@ -29,6 +46,14 @@ class ActionInviteMember(StokvelAction):
                 "to DigiStokvel on WhatsApp to join.\" You'll approve their request before they're in."
             )
         )
+
+
+def _is_live(session: Session, code: str) -> bool:
+    try:
+        invites.find_active(session, code)
+    except DomainError:
+        return False
+    return True
 
 
 class ActionPendingApplications(StokvelAction):

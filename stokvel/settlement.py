@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable, Iterable, Iterator, TypeVar
 
-from sqlalchemy import Column, DateTime, Float, LargeBinary, String, Table, Unicode, select, update
+from sqlalchemy import Column, DateTime, Float, LargeBinary, String, Table, Unicode, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,7 +45,7 @@ from stokvel.notify import send_whatsapp
 from stokvel.payments import (
     AccessToken, GrantLimitExceeded, InsufficientFunds, NotFoundAtProvider, OpenPaymentsClient,
     OutgoingPayment, PaymentError, ProviderUnauthorized, ProviderUnavailable, WalletAddress,
-    platform_client,
+    parse_repeating_interval, platform_client,
 )
 from stokvel.services import grants, ledger, roles, schedules
 
@@ -717,6 +717,20 @@ def _adhoc_context(session: Session, number: str, stokvel_id: int) -> tuple[Memb
     return member, stokvel, grant
 
 
+def _paid_of_own_accord(session: Session, grant: PaymentGrant, member_id: int) -> Money:
+    """Ad-hoc contributions (they have no period) paid or in flight under `grant` in its
+    current interval."""
+    window = parse_repeating_interval(grant.interval).containing(utcnow()) if grant.interval else None
+    query = select(func.coalesce(func.sum(LedgerEntry.amount_minor), 0)).where(
+        LedgerEntry.stokvel_id == grant.stokvel_id, LedgerEntry.member_id == member_id,
+        LedgerEntry.kind == "contribution", LedgerEntry.period.is_(None),
+        LedgerEntry.status.in_(("pending", "completed")))
+    if window is not None:
+        query = query.where(LedgerEntry.created_at >= window[0], LedgerEntry.created_at < window[1])
+    return Money(int(session.execute(query).scalar_one()), grant.limit_currency or "ZAR",
+                 grant.limit_scale if grant.limit_scale is not None else 2)
+
+
 def quote_contribution(session: Session, number: str, stokvel_id: int, amount: Money | str,
                        client: OpenPaymentsClient | None = None) -> ContributionQuote:
     """Prepare a contribution of `amount` now: the stokvel's incoming payment and a quote from
@@ -725,6 +739,14 @@ def quote_contribution(session: Session, number: str, stokvel_id: int, amount: M
     money = amount if isinstance(amount, Money) else parse_money(amount)
     if money.minor <= 0:
         raise InvalidInput("The amount must be more than zero.")
+    room = grants.extra_contribution_room(session, grant) - _paid_of_own_accord(session, grant, member.id)
+    if money > room:
+        # Paying more would eat into what the scheduled contribution needs from the allowance.
+        if room.minor <= 0:
+            raise InvalidInput(f"Your payment allowance for {stokvel.name} has no room left this "
+                               "period for payments beyond your scheduled contribution, so nothing was paid.")
+        raise InvalidInput(f"Your payment allowance leaves room for {format_money(room)} more in "
+                           f"{stokvel.name} this period. Please choose that or less; nothing was paid.")
     client = client or platform_client()
     tokens = PlatformTokens(client)
     key = f"contribution:{stokvel.id}:{member.id}:adhoc:{uuid.uuid4().hex}"

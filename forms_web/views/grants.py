@@ -8,8 +8,6 @@ membership activated and the member told on WhatsApp. Anything else changes noth
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
-
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from forms_web import notices
@@ -22,14 +20,11 @@ from stokvel.payments import (
     Continuation, PaymentError, grant_endpoint, parse_repeating_interval, platform_client,
     verify_finish_hash,
 )
-from stokvel.money import Money
-from stokvel.payments.intervals import repeating_interval
-from stokvel.services import clock, constitution, grants, roles, stokvels
+from stokvel.services import grants, roles, stokvels
 
 bp = Blueprint("grants", __name__)
 
 _EVERY = {"P1W": "every week", "P2W": "every two weeks", "P1M": "every month"}
-_PER_YEAR = {"weekly": 52, "fortnightly": 26, "monthly": 12}
 # Where "Try again" leads after a member rejected at their wallet.
 RETRY = {"contribution": "grants.authorise", "payout": "grants.authorise_payouts"}
 
@@ -75,7 +70,7 @@ def authorise_payouts(stokvel_id: int):
         stokvel = stokvels.get(session, stokvel_id)
         stokvel_name, pot_wallet = stokvel.name, stokvel.wallet_address
         already = grants.active_payout_grant(session, stokvel_id) is not None
-        limit, interval = _payout_terms(session, stokvel_id)
+        limit, interval = grants.payout_terms(session, stokvel_id)
     if already:
         return _next_step(stokvel_id, "Payouts already authorised",
                           f"Payouts from {stokvel_name}'s wallet are already authorised.")
@@ -84,15 +79,6 @@ def authorise_payouts(stokvel_id: int):
         return render_template("authorise_payouts.html", form=form, stokvel_name=stokvel_name,
                                limit=limit, wallet=pot_wallet)
     return _to_wallet(stokvel_id, "payout", pot_wallet, limit, interval, None)
-
-
-def _payout_terms(session, stokvel_id: int) -> tuple[Money, str]:
-    """The allowance to ask for at the pot: a year of full pots (every member's contribution
-    and late penalty, every period), so payouts that catch up a missed period still fit."""
-    rules = constitution.current(session, stokvel_id, clock.today())
-    per_period = (rules.contribution + rules.late_penalty) * rules.max_members
-    start = datetime.combine(rules.start_date, time.min, tzinfo=timezone.utc)
-    return per_period * _PER_YEAR[rules.contribution_frequency], repeating_interval(start, "P1Y")
 
 
 def _to_wallet(stokvel_id: int, purpose: str, wallet_text: str, limit, interval: str,

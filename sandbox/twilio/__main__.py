@@ -39,10 +39,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m sandbox.twilio", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=4010)
-    parser.add_argument(
-        "--webhook-url", default="http://localhost:5005/webhooks/whatsapp/webhook",
-        help="the bot's inbound webhook",
-    )
+    # The same default as the bot's settings: a stack moved to other ports (RASA_PORT) is
+    # still reached.
+    webhook = os.environ.get("WEBHOOK_PUBLIC_URL") or (
+        f"http://localhost:{os.environ.get('RASA_PORT') or 5005}/webhooks/whatsapp/webhook")
+    parser.add_argument("--webhook-url", default=webhook, help="the bot's inbound webhook")
     parser.add_argument("--status-url", default="", help="status callbacks for messages naming none")
     parser.add_argument("--account-sid", default=os.environ.get("TWILIO_ACCOUNT_SID") or "AC" + "0" * 32)
     parser.add_argument("--auth-token-file", type=Path, default=var_dir / "secrets" / "twilio_auth_token")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stokvel.errors import InvalidInput, InvalidState, NotFound
-from stokvel.models import Membership, PaymentGrant, utcnow
+from stokvel.models import Constitution, Membership, PaymentGrant, utcnow
 from stokvel.money import Money
 from stokvel.payments.intervals import repeating_interval
 from stokvel.payments.wallet import wallet_address_url
@@ -32,9 +32,40 @@ def get(session: Session, grant_id: int) -> PaymentGrant:
     return grant
 
 
+# Contributions a member makes of their own accord (in the chat) are paid under the same
+# allowance as the scheduled ones: it leaves room for this many more each period.
+EXTRA_CONTRIBUTIONS_PER_PERIOD = 1
+_PERIODS_PER_YEAR = {"weekly": 52, "fortnightly": 26, "monthly": 12}
+
+
+def contribution_allowance(rules: Constitution) -> Money:
+    """One member's allowance per contribution period: the contribution, any late penalty,
+    and room for extra contributions."""
+    return rules.contribution * (1 + EXTRA_CONTRIBUTIONS_PER_PERIOD) + rules.late_penalty
+
+
+def extra_contribution_room(session: Session, grant: PaymentGrant) -> Money:
+    """What a contribution grant's allowance leaves per period beside the scheduled
+    contribution and late penalty, which it must always cover (0 for older grants)."""
+    rules = constitution.current(session, grant.stokvel_id, clock.today())
+    limit = Money(grant.limit_debit_minor or 0, grant.limit_currency or rules.currency,
+                  grant.limit_scale if grant.limit_scale is not None else rules.scale)
+    return limit - rules.contribution - rules.late_penalty
+
+
+def payout_terms(session: Session, stokvel_id: int) -> tuple[Money, str]:
+    """The allowance to ask for at the stokvel's wallet for payouts: a year of full pots
+    (every member's whole allowance, every period), so that payouts catching up a missed
+    period, or a savings stokvel's yearly share-out, still fit."""
+    rules = constitution.current(session, stokvel_id, clock.today())
+    per_year = contribution_allowance(rules) * rules.max_members * _PERIODS_PER_YEAR[rules.contribution_frequency]
+    start = datetime.combine(rules.start_date, time.min, tzinfo=timezone.utc)
+    return per_year, repeating_interval(start, "P1Y")
+
+
 def contribution_terms(session: Session, membership_id: int, today: date | None = None) -> tuple[Money, str]:
-    """The allowance to ask the member for: the contribution plus any late penalty, every
-    contribution period, starting with the first period they will pay."""
+    """The allowance to ask the member for (`contribution_allowance`), every contribution
+    period, starting with the first period they will pay."""
     membership = session.get(Membership, membership_id)
     if membership is None:
         raise NotFound("I could not find that membership.")
@@ -42,8 +73,7 @@ def contribution_terms(session: Session, membership_id: int, today: date | None 
     rules = constitution.current(session, membership.stokvel_id, today)
     first = rules.start_date if today <= rules.start_date else schedules.next_period_after(rules, today)
     start = datetime.combine(first, time.min, tzinfo=timezone.utc)
-    limit = rules.contribution + rules.late_penalty
-    return limit, repeating_interval(start, _ISO_PERIOD[rules.contribution_frequency])
+    return contribution_allowance(rules), repeating_interval(start, _ISO_PERIOD[rules.contribution_frequency])
 
 
 def start(session: Session, *, stokvel_id: int, purpose: str, wallet_address: str,

@@ -158,9 +158,11 @@ def test_a_contribution_is_quoted_confirmed_and_really_paid(world, stack):
     paid = submit(quote, True)
     assert "Paid! R300.00" in paid.text and stack.balance(world.stokvel_wallet) == 30_000
     assert paid.slot("contribution_quote") is None and paid.slot("confirmed") is None
-    # More than the member allowed at their wallet (R550 a month, fees included): refused.
-    refused = submit(quote_for("R300"), True)
-    assert "did not go through" in refused.text and "more than the wallet owner allowed" in refused.text
+    # More than the allowance leaves beside the scheduled contribution and penalty (R500 a
+    # month, R300 of it used): refused before anything moves.
+    refused = run_action(form, tracker_for(alice.number, "R300", slots={"stokvel_name": name},
+                                           set_now={"amount": "R300"}, active_loop="contribution_form"))
+    assert refused.slot("amount") is None and "room for R200.00 more" in refused.text
     assert stack.balance(world.stokvel_wallet) == 30_000
     statement = run_action(ActionContributionHistory(), tracker_for(alice.number, "my contributions"))
     assert "Paid in: R300.00" in statement.text

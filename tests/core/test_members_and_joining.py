@@ -226,7 +226,7 @@ def test_rejected_grant_leaves_membership_waiting(session, rotating):
 def test_contribution_grant_terms_follow_the_constitution(session, rotating):
     membership = join(session, rotating.id, DUMI, today=date(2026, 2, 10))
     limit, interval = grants.contribution_terms(session, membership.id, today=date(2026, 2, 10))
-    assert limit.minor == 55000  # contribution + late penalty
+    assert limit.minor == 105000  # contribution + late penalty + room for one extra contribution
     assert interval == "R/2026-02-28T00:00:00Z/P1M"
 
 

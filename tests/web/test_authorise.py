@@ -33,7 +33,7 @@ def test_accepting_at_the_wallet_activates_the_member(stack, page):
     number = demo.member(stack, "+27821550001", "Precious")
     stokvel_id = demo.stokvel(number, "Durban Diamonds")
     _to_wallet(page, stack, number, stokvel_id)
-    assert "ZAR 550.00" in page.content()  # the wallet shows the limit we asked for
+    assert "ZAR 1,050.00" in page.content()  # the wallet shows the limit we asked for
     assert "every month from 01 February 2027" in page.content()
     page.get_by_role("button", name="Accept").click()
 

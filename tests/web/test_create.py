@@ -47,15 +47,16 @@ def test_create_previews_in_plain_words_then_creates_on_confirm(stack, page):
     assert _stokvel("Mamelodi Savers") is None  # nothing is created before confirming
 
     page.get_by_role("button", name="Confirm and create").click()
-    # First the pot: a year of full pots (12 members x R550, 12 months) may be paid out of it.
+    # First the pot: a year of full pots (12 members x R1 050, 12 months) may be paid out of it.
     page.get_by_role("heading", name="Allow payouts from the pot").wait_for()
-    assert page.locator("#limit").inner_text() == "R79 200.00 a year"
+    assert page.locator("#limit").inner_text() == "R151 200.00 a year"
     page.get_by_role("button", name="Go to the stokvel's wallet to approve").click()
     page.get_by_role("button", name="Accept").click()
     page.get_by_role("heading", name="Payouts authorised").wait_for()
     page.get_by_role("link", name="Next: authorise your own contribution").click()
     page.get_by_role("heading", name="Authorise your contribution").wait_for()
-    assert "R550.00 every month" in page.locator("#limit").inner_text()  # contribution + penalty
+    # Contribution + penalty + room for one extra contribution.
+    assert "R1 050.00 every month" in page.locator("#limit").inner_text()
     created = _stokvel("Mamelodi Savers")
     assert created.wallet_address == pot
     with session_scope() as session:
