@@ -33,7 +33,8 @@ def _percentiles(samples: list[float]) -> str:
 
 
 def measure() -> list[tuple[str, str]]:
-    with tempfile.TemporaryDirectory() as var_dir:
+    # Processes killed a moment ago may still be writing their logs: tidy up what can be.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as var_dir:
         stack = LocalStack(Path(var_dir)).start()
         try:
             rows = [("make run cold start (model trained)", f"{stack.startup_seconds:.1f} s")]
