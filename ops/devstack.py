@@ -125,6 +125,18 @@ def chromium():
             browser.close()
 
 
+@contextmanager
+def phone_page(browser, timeout_ms: int):
+    """A fresh page in its own browser context, the size of a cheap phone's screen."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
 def open_link(page, url: str) -> None:
     """What a member does with a personal link: open it, tap Continue."""
     page.goto(url)

@@ -7,7 +7,7 @@ from contextlib import ExitStack
 
 import pytest
 
-from ops.devstack import PHONE, chromium
+from ops.devstack import chromium, phone_page
 from ops.postgres import temporary_postgres
 from ops.stack import LocalStack
 
@@ -38,8 +38,5 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
+    with phone_page(browser, timeout_ms=20_000) as page:
+        yield page

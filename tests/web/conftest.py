@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ops.devstack import PHONE, chromium, local_servers, local_settings
+from ops.devstack import chromium, phone_page, local_servers, local_settings
 
 
 @pytest.fixture(scope="package")
@@ -31,8 +31,5 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    with phone_page(browser, timeout_ms=10_000) as page:
+        yield page
